@@ -1,0 +1,34 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { Db, Queryable, QueryResult } from './db.js';
+
+// Embedded PostgreSQL (WASM). One connection: PGlite serialises every query and transaction
+// behind one mutex, so a plain query waits while a transaction is open. That is why `tx` hands
+// out its own handle and domain code must use it inside a transaction.
+export async function openPglite(dataDir: string | undefined): Promise<Db> {
+  const pg = dataDir ? new PGlite(dataDir) : new PGlite();
+  await pg.waitReady;
+  const wrap = (q: { query: PGlite['query'] }): Queryable => ({
+    async query<T>(text: string, values?: unknown[]): Promise<QueryResult<T>> {
+      const r = await q.query<T>(text, values as unknown[] | undefined);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+  });
+  const root = wrap(pg);
+  return {
+    kind: 'pglite',
+    query: root.query,
+    async tx(fn) {
+      return pg.transaction((t) => fn(wrap(t)));
+    },
+    async exec(sql, tx) {
+      if (tx) {
+        await tx.query(sql);
+        return;
+      }
+      await pg.exec(sql);
+    },
+    async close() {
+      await pg.close();
+    },
+  };
+}
