@@ -8,6 +8,8 @@ export interface QueryResult<T> {
 
 export interface Queryable {
   query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryResult<T>>;
+  /** Several statements without parameters (PGlite needs its own call for that). */
+  execMany?(sql: string): Promise<void>;
 }
 
 export interface Db extends Queryable {

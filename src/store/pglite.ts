@@ -7,25 +7,25 @@ import type { Db, Queryable, QueryResult } from './db.js';
 export async function openPglite(dataDir: string | undefined): Promise<Db> {
   const pg = dataDir ? new PGlite(dataDir) : new PGlite();
   await pg.waitReady;
-  const wrap = (q: { query: PGlite['query'] }): Queryable => ({
+  const wrap = (q: { query: PGlite['query']; exec: PGlite['exec'] }): Queryable => ({
     async query<T>(text: string, values?: unknown[]): Promise<QueryResult<T>> {
       const r = await q.query<T>(text, values as unknown[] | undefined);
       return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+    async execMany(sql: string) {
+      await q.exec(sql);
     },
   });
   const root = wrap(pg);
   return {
     kind: 'pglite',
     query: root.query,
+    execMany: root.execMany,
     async tx(fn) {
       return pg.transaction((t) => fn(wrap(t)));
     },
     async exec(sql, tx) {
-      if (tx) {
-        await tx.query(sql);
-        return;
-      }
-      await pg.exec(sql);
+      await (tx ?? root).execMany!(sql);
     },
     async close() {
       await pg.close();

@@ -15,11 +15,16 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
       const r = await q.query(text, values);
       return { rows: r.rows as T[], rowCount: r.rowCount ?? r.rows.length };
     },
+    async execMany(sql: string) {
+      // Several statements go through the simple query protocol; pg returns one result each.
+      await q.query(sql);
+    },
   });
   const root = wrap(pool);
   return {
     kind: 'postgres',
     query: root.query,
+    execMany: root.execMany,
     async tx(fn) {
       const client = await pool.connect();
       try {
@@ -35,7 +40,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
       }
     },
     async exec(sql, tx) {
-      await (tx ?? root).query(sql);
+      await (tx ?? root).execMany!(sql);
     },
     async close() {
       await pool.end();

@@ -16,7 +16,10 @@ CREATE TABLE vnf_packages (
   vnfd_id text,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
-  doc jsonb NOT NULL
+  doc jsonb NOT NULL,
+  -- SHA-256 of the uploaded CSAR in the blob store, and the parsed VNFD (the engine's view of it)
+  content_sha256 text,
+  vnfd_model jsonb
 );
 -- One ONBOARDED package per vnfdId (SOL005: vnfdId identifies the package's VNFD).
 CREATE UNIQUE INDEX vnf_packages_vnfd_id_onboarded ON vnf_packages (vnfd_id) WHERE onboarding_state = 'ONBOARDED';

@@ -1,0 +1,18 @@
+import type { FastifyInstance } from 'fastify';
+import type { PackageRecords } from '../../packages/package-records.js';
+import { enforceVersionHeader, registerApiVersions, API_VERSIONS } from '../versions.js';
+import type { BaseUrl } from '../common.js';
+import { packageRecordRoutes } from './records.js';
+
+// The /vnfpkgm/v1 family (SOL005 as Tacker serves it). Version header optional, as in Tacker v1.
+
+export interface VnfpkgmDeps {
+  records: PackageRecords;
+  baseUrl: BaseUrl;
+}
+
+export async function vnfpkgmPlugin(scope: FastifyInstance, deps: VnfpkgmDeps): Promise<void> {
+  enforceVersionHeader(scope, { served: [API_VERSIONS.vnfpkgmV1], required: false });
+  registerApiVersions(scope, '/api_versions', '/vnfpkgm/v1', [API_VERSIONS.vnfpkgmV1]);
+  packageRecordRoutes(scope, deps);
+}
