@@ -1,12 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
 import type { Db } from '../store/db.js';
+import type { Logger } from 'pino';
 import type { PackageRecords } from '../packages/package-records.js';
+import type { PackageOnboarding } from '../packages/onboarding.js';
+import type { LcmService } from '../lcm/service.js';
+import type { Notifier } from '../notify/index.js';
+import { vnflcmV2Plugin } from './vnflcm-v2/index.js';
+import { lcmSubscriptionRoutes } from './vnflcm-v2/subscriptions.js';
+import { packageSubscriptionRoutes } from './vnfpkgm/subscriptions.js';
+import { notificationRoutes } from './mecano/notifications.js';
 import { installProblemHandlers } from './problem.js';
 import { installMedia } from './media.js';
 import { installHttpMetrics } from './metrics.js';
@@ -26,16 +34,17 @@ export interface AppDeps {
   metrics: Registry;
   baseUrl: BaseUrl;
   records: PackageRecords;
+  onboarding: PackageOnboarding;
+  lcm: LcmService;
+  notifier: Notifier;
+  logger: Logger;
   healthExtras?: () => Promise<Record<string, unknown>>;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers["x-auth-token"]'],
-    },
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -64,6 +73,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   rootVersionRoutes(app);
   healthRoutes(app, { db: deps.db, version: deps.version, extras: deps.healthExtras });
-  await app.register(vnfpkgmPlugin, { prefix: '/vnfpkgm/v1', records: deps.records, baseUrl: deps.baseUrl });
+  const { baseUrl, notifier } = deps;
+  await app.register(vnfpkgmPlugin, {
+    prefix: '/vnfpkgm/v1',
+    records: deps.records,
+    onboarding: deps.onboarding,
+    uploadLimit: config.uploadLimit,
+    baseUrl,
+    extra: [(s) => packageSubscriptionRoutes(s, { notifier, baseUrl })],
+  });
+  await app.register(vnflcmV2Plugin, { prefix: '/vnflcm/v2', lcm: deps.lcm, baseUrl, extra: [(s) => lcmSubscriptionRoutes(s, { notifier, baseUrl })] });
+  notificationRoutes(app, { notifier });
   return app;
 }

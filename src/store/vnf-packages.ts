@@ -44,3 +44,30 @@ export async function findOnboardedByVnfdId(db: Queryable, vnfdId: string): Prom
   const r = await db.query<{ doc: VnfPkgDoc }>(`SELECT doc FROM vnf_packages WHERE vnfd_id = $1 AND onboarding_state = 'ONBOARDED'`, [vnfdId]);
   return r.rows[0]?.doc;
 }
+
+export interface PackageRow {
+  doc: VnfPkgDoc;
+  content_sha256: string | null;
+  vnfd_model: unknown;
+}
+
+export async function getPackageRow(db: Queryable, id: string, opts: { forUpdate?: boolean } = {}): Promise<PackageRow | undefined> {
+  const r = await db.query<PackageRow>(`SELECT doc, content_sha256, vnfd_model FROM vnf_packages WHERE id = $1${opts.forUpdate ? ' FOR UPDATE' : ''}`, [id]);
+  return r.rows[0];
+}
+
+export async function getPackageRowByVnfdId(db: Queryable, vnfdId: string): Promise<PackageRow | undefined> {
+  const r = await db.query<PackageRow>(`SELECT doc, content_sha256, vnfd_model FROM vnf_packages WHERE vnfd_id = $1 AND onboarding_state = 'ONBOARDED'`, [vnfdId]);
+  return r.rows[0];
+}
+
+/** Records the uploaded content and, once processed, the VNFD model. */
+export async function setPackageContent(db: Queryable, id: string, sha256: string | null, vnfdModel: unknown): Promise<void> {
+  await db.query('UPDATE vnf_packages SET content_sha256 = $2, vnfd_model = $3::jsonb WHERE id = $1', [id, sha256, vnfdModel === null ? null : JSON.stringify(vnfdModel)]);
+}
+
+/** Packages whose onboarding a stopped process left half done. */
+export async function interruptedOnboardings(db: Queryable): Promise<PackageRow[]> {
+  const r = await db.query<PackageRow>(`SELECT doc, content_sha256, vnfd_model FROM vnf_packages WHERE onboarding_state IN ('UPLOADING', 'PROCESSING')`);
+  return r.rows;
+}

@@ -14,23 +14,30 @@ export const ETSI_DIR = [process.env.MECANO_ETSI_SCHEMAS, path.resolve(REPO, '..
 const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
 const cache = new Map<string, ValidateFunction>();
 
-function load(rel: string): unknown {
+function load(rel: string): Record<string, unknown> {
   if (!ETSI_DIR) throw new Error('ETSI schemas not found (expected ../shared/etsi-schemas)');
-  const buf = readFileSync(path.join(ETSI_DIR, rel));
-  return JSON.parse(new TextDecoder('windows-1252').decode(buf));
+  const file = path.join(ETSI_DIR, rel);
+  const schema = JSON.parse(new TextDecoder('windows-1252').decode(readFileSync(file))) as Record<string, unknown>;
+  delete schema.$schema;
+  schema.$id = `file://${file}`;
+  // The hand-written list wrappers refer to their item schema by a relative file name.
+  for (const m of JSON.stringify(schema).matchAll(/"\$ref":"\.\/([^"#]+)"/g)) {
+    const dep = path.join(path.dirname(rel), m[1]);
+    if (!ajv.getSchema(`file://${path.join(ETSI_DIR, dep)}`)) ajv.addSchema(load(dep));
+  }
+  return schema;
 }
 
 /** Throws with the validator's errors when `data` does not validate against the schema file. */
 export function assertEtsi(rel: string, data: unknown, ignoreKeywords: string[] = []): void {
   let v = cache.get(rel);
   if (!v) {
-    const schema = load(rel) as Record<string, unknown>;
-    delete schema.$schema;
-    v = ajv.compile(schema);
+    v = ajv.compile(load(rel));
     cache.set(rel, v);
   }
   if (v(data)) return;
-  const errors = (v.errors ?? []).filter((e) => !ignoreKeywords.includes(e.keyword));
+  // Advisory keywords are ignored with everything their branches reported.
+  const errors = (v.errors ?? []).filter((e) => !ignoreKeywords.some((k) => e.keyword === k || e.schemaPath.includes(`/${k}/`)));
   if (errors.length === 0) return;
   throw new Error(`does not validate against ${rel}: ${ajv.errorsText(errors)}\n${JSON.stringify(data, null, 2).slice(0, 2000)}`);
 }
