@@ -21,6 +21,8 @@ export interface Config {
   workers: boolean;
   /** Use network namespaces for VNFCs (false: loopback ports only). */
   netns: boolean;
+  /** How long a worker's claim on an operation lasts without a heartbeat (crash detection). */
+  leaseMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -41,6 +43,7 @@ export interface ConfigInput {
   role?: string;
   workers?: boolean;
   netns?: boolean;
+  leaseMs?: string | number;
 }
 
 function int(name: string, raw: string | number | undefined, dflt: number, min: number, max: number): number {
@@ -100,6 +103,7 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     role,
     workers: flags.workers ?? env.MECANO_WORKERS !== 'false',
     netns: flags.netns ?? env.MECANO_NETNS !== 'false',
+    leaseMs: int('MECANO_LEASE_MS', flags.leaseMs ?? env.MECANO_LEASE_MS, 30_000, 500, 3_600_000),
   };
   if (!isLoopback(cfg.host) && cfg.authUsers.length === 0) {
     throw new ConfigError(

@@ -66,8 +66,8 @@ export async function startMecano(config: Config, opts: { db?: Db } = {}): Promi
   const driver = createLocalDriver({ netns: config.netns });
   await ensureDefaultVim(db, { id: DEFAULT_VIM_ID, name: 'local', vimType: 'mecano.local.v1', description: 'this machine (local infrastructure driver)' });
 
-  const runner = new LcmRunner({ db, driver, packages, placement: defaultVimPlacement(db), events: notifier, dataDir: config.dataDir, log });
-  const lcm = new LcmService({ db, events: notifier, packages, nudgeRunner: () => runner.nudge(), ...pageOpts });
+  const runner = new LcmRunner({ db, driver, packages, placement: defaultVimPlacement(db), events: notifier, dataDir: config.dataDir, log, leaseMs: config.leaseMs });
+  const lcm = new LcmService({ db, events: notifier, packages, driver, nudgeRunner: () => runner.nudge(), ...pageOpts });
 
   const app = await buildApp({
     config,

@@ -3,6 +3,8 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig, type ConfigInput } from '../config.js';
 import { openDatabase, startMecano } from '../main.js';
 import { migrate } from '../store/migrate.js';
+import { localGc } from '../infra/local/index.js';
+import { ownedResources } from '../lcm/reconciler.js';
 import { VERSION } from '../version.js';
 
 // The `mecano` command. Configuration errors exit with code 2 and a one-line reason.
@@ -80,5 +82,22 @@ common(program.command('migrate').description('apply database migrations and exi
     fail(e);
   }
 });
+
+const local = program.command('local').description('the local infrastructure driver');
+common(local.command('gc').description("remove every mc-prefixed namespace, link and VNFC process that no instance owns (run it while no operation is in progress)")).action(
+  async (opts: Record<string, unknown>) => {
+    try {
+      const config = configFrom(opts);
+      const db = await openDatabase(config);
+      await migrate(db);
+      const owned = await ownedResources(db);
+      await db.close();
+      const report = await localGc(owned, { netns: config.netns });
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    } catch (e) {
+      fail(e);
+    }
+  },
+);
 
 program.parseAsync(process.argv).catch(fail);

@@ -37,3 +37,12 @@ export async function reconcileOnce(db: Db, driver: InfraDriver): Promise<{ dead
   }
   return { dead };
 }
+
+/** Everything the database says the local driver made, for `mecano local gc`. */
+export async function ownedResources(db: Db): Promise<{ links: LinkResource[]; vnfcs: VnfcResource[] }> {
+  const rows = await db.query<{ resources: InstanceResources }>('SELECT resources FROM vnf_instances');
+  return {
+    links: rows.rows.flatMap((r) => Object.values(r.resources?.links ?? {}).map((l) => l.resource as unknown as LinkResource)),
+    vnfcs: rows.rows.flatMap((r) => Object.values(r.resources?.vnfcs ?? {}).map((v) => v.resource as unknown as VnfcResource)),
+  };
+}

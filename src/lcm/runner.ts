@@ -134,6 +134,8 @@ export class LcmRunner {
         await handler.prepare?.(ctx);
       } catch (e) {
         if (e instanceof LeaseLost) throw e;
+        // A cancel leaves the occurrence FAILED_TEMP, to be retried, rolled back or failed.
+        if (e instanceof OperationCancelled) return this.failTemp(op, inst, ctx, problemOf(e, 'cancelled'));
         // Nothing was done yet: the operation ends ROLLED_BACK (Tacker §5.3 step 3).
         await this.finish(op, inst, 'ROLLED_BACK', { error: problemOf(e, 'the operation could not start') });
         return;

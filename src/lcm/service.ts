@@ -11,6 +11,7 @@ import { canRollback, requiredInstantiationState, taskActionRefusal, type TaskAc
 import { instanceNotFound, opOccNotFound, operationInProgress, wrongInstantiationState } from './errors.js';
 import { validateOperation } from './validate.js';
 import type { LcmEventSink, PackageSource } from './ports.js';
+import type { InfraDriver, LinkResource, VnfcResource } from '../infra/driver.js';
 import { VNF_INSTANCE_QUERY, VNF_LCM_OP_OCC_QUERY } from './query-specs.js';
 
 // The lifecycle engine's request side (SOL003 5.4): every request is checked against the
@@ -21,6 +22,8 @@ export interface LcmServiceDeps {
   db: Db;
   events: LcmEventSink;
   packages: PackageSource;
+  /** Removes what a FAILED instantiation left behind when its instance is deleted. */
+  driver: InfraDriver;
   /** Wakes the runner after a commit. */
   nudgeRunner: () => void;
   pageSize: number;
@@ -86,6 +89,9 @@ export class LcmService {
       if (row.doc.instantiationState !== 'NOT_INSTANTIATED') throw wrongInstantiationState(id, row.doc.instantiationState, 'NOT_INSTANTIATED');
       const active = await activeOpOccOf(tx, id);
       if (active) throw operationInProgress(id, active);
+      // An instantiation that ended FAILED (Tacker: resources left behind) still has recorded
+      // resources: remove them, forcefully, before the record that names them goes.
+      await this.removeLeftovers(row.resources);
       await deleteInstance(tx, id);
       if (row.doc.vnfPkgId) await this.deps.packages.refreshUsage(tx, row.doc.vnfPkgId);
       await this.deps.events.publishLcm(tx, { type: 'VnfIdentifierDeletionNotification', instance: row.doc });
@@ -184,6 +190,11 @@ export class LcmService {
     });
     this.afterCommit();
     return doc;
+  }
+
+  private async removeLeftovers(resources: { vnfcs?: Record<string, { resource: unknown }>; links?: Record<string, { resource: unknown }> } | undefined): Promise<void> {
+    for (const v of Object.values(resources?.vnfcs ?? {})) await this.deps.driver.stopVnfc(v.resource as VnfcResource, { graceful: false, timeoutMs: 0 });
+    for (const l of Object.values(resources?.links ?? {})) await this.deps.driver.removeLink(l.resource as LinkResource);
   }
 
   private afterCommit(): void {

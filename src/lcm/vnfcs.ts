@@ -100,10 +100,14 @@ async function addressFor(ctx: OpContext, link: LinkRecord, fixed?: string): Pro
   return allocateAddress(link.cidr ?? DEFAULT_EXT_CIDR, used);
 }
 
-/** Starts one planned VNFC unless it already exists (idempotent), and records it. */
-export async function startVnfc(ctx: OpContext, p: PlannedVnfc, flavour: FlavourView, pkg: { id: string; vnfdId: string }, evls: ExtVirtualLinkParam[]): Promise<VnfcRecord> {
-  const existing = ctx.resources.vnfcs[p.vnfcId];
-  if (existing) return existing;
+interface PreparedStart {
+  plan: PlannedVnfc;
+  spec: Parameters<OpContext['driver']['startVnfc']>[0];
+  cps: VnfcRecord['cps'];
+}
+
+/** Chooses the artifact and the addresses of one VNFC (sequentially: allocation must not race). */
+async function prepareStart(ctx: OpContext, p: PlannedVnfc, flavour: FlavourView, pkg: { id: string }, evls: ExtVirtualLinkParam[], pending: Map<string, string[]>): Promise<PreparedStart> {
   const vdu = vduOf(flavour, p.vduId);
   if (!vdu.artifact) throw unprocessable(`VDU ${vdu.id} has no software image artifact in the package that the local driver could run.`, 'VDU_NO_ARTIFACT');
   const artifactPath = await ctx.packages.artifactFile(pkg.id, vdu.artifact);
@@ -122,26 +126,42 @@ export async function startVnfc(ctx: OpContext, p: PlannedVnfc, flavour: Flavour
     }
     const link = key ? ctx.resources.links[key] : undefined;
     if (!key || !link) continue;
-    const ip = await addressFor(ctx, link, fixed);
-    link.usedIps.push(ip);
+    const taken = pending.get(key) ?? [];
+    const ip = await addressFor(ctx, { ...link, usedIps: [...link.usedIps, ...taken] }, fixed);
+    pending.set(key, [...taken, ip]);
     cps.push({ cpdId: cp.cpdId, linkKey: key, ip, ...(cp.extCpId ? { extCpId: cp.extCpId } : {}) });
     specCps.push({ cpdId: cp.cpdId, link: link.resource as unknown as LinkResource, ip });
   }
   const env: Record<string, string> = { MECANO_PARAMS: JSON.stringify((ctx.params.additionalParams as object | undefined) ?? {}) };
-  const res: VnfcResource = await ctx.driver.startVnfc({ instanceId: ctx.instance.id, vnfcId: p.vnfcId, vduId: p.vduId, artifactPath, env, cps: specCps, logDir: ctx.logDir });
-  const rec: VnfcRecord = {
-    vnfcId: p.vnfcId,
-    vduId: p.vduId,
-    vnfdId: pkg.vnfdId,
-    pkgId: pkg.id,
-    index: p.index,
-    cps,
-    resource: { ...res },
-    createdAt: new Date().toISOString(),
-  };
-  ctx.resources.vnfcs[p.vnfcId] = rec;
-  await ctx.checkpoint(`start VNFC ${p.vnfcId} (${p.vduId})`);
-  return rec;
+  return { plan: p, cps, spec: { instanceId: ctx.instance.id, vnfcId: p.vnfcId, vduId: p.vduId, artifactPath, env, cps: specCps, logDir: ctx.logDir } };
+}
+
+/**
+ * Starts the planned VNFCs that do not exist yet, all at once (each start waits out the driver's
+ * grace period, so starting them one by one would add it up), and records every one that
+ * started. The first failure is thrown after the others are recorded, so a rollback finds them.
+ */
+export async function startVnfcs(ctx: OpContext, plans: PlannedVnfc[], flavour: FlavourView, pkg: { id: string; vnfdId: string }, evls: ExtVirtualLinkParam[]): Promise<void> {
+  const pending = new Map<string, string[]>();
+  const prepared: PreparedStart[] = [];
+  for (const p of plans) if (!ctx.resources.vnfcs[p.vnfcId]) prepared.push(await prepareStart(ctx, p, flavour, pkg, evls, pending));
+  if (prepared.length === 0) return;
+  const results = await Promise.allSettled(prepared.map((x) => ctx.driver.startVnfc(x.spec)));
+  results.forEach((r, i) => {
+    if (r.status !== 'fulfilled') return;
+    const { plan, cps } = prepared[i];
+    for (const cp of cps) ctx.resources.links[cp.linkKey]?.usedIps.push(cp.ip);
+    ctx.resources.vnfcs[plan.vnfcId] = { vnfcId: plan.vnfcId, vduId: plan.vduId, vnfdId: pkg.vnfdId, pkgId: pkg.id, index: plan.index, cps, resource: { ...r.value }, createdAt: new Date().toISOString() };
+  });
+  await ctx.checkpoint(`start VNFC ${prepared.map((x) => `${x.plan.vnfcId} (${x.plan.vduId})`).join(', ')}`);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** Starts one planned VNFC unless it already exists (idempotent), and records it. */
+export async function startVnfc(ctx: OpContext, p: PlannedVnfc, flavour: FlavourView, pkg: { id: string; vnfdId: string }, evls: ExtVirtualLinkParam[]): Promise<VnfcRecord> {
+  await startVnfcs(ctx, [p], flavour, pkg, evls);
+  return ctx.resources.vnfcs[p.vnfcId];
 }
 
 /** Stops one VNFC (graceful or not), releases its addresses and forgets it. Safe when already gone. */

@@ -10,7 +10,8 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
   const wrap = (q: { query: PGlite['query']; exec: PGlite['exec'] }): Queryable => ({
     async query<T>(text: string, values?: unknown[]): Promise<QueryResult<T>> {
       const r = await q.query<T>(text, values as unknown[] | undefined);
-      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+      // PGlite reports affectedRows 0 for a SELECT: count the rows then.
+      return { rows: r.rows, rowCount: Math.max(r.affectedRows ?? 0, r.rows.length) };
     },
     async execMany(sql: string) {
       await q.exec(sql);

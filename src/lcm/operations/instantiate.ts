@@ -1,6 +1,6 @@
 import type { OperationHandler, OpContext, OpResult } from '../context.js';
 import { aspectLevelsFor, flavourOf, vduCountsFor, type FlavourView } from '../vnfd-view.js';
-import { ensureExtLinks, ensureInternalLinks, planVnfcs, startVnfc, type ExtVirtualLinkParam, type PlannedVnfc } from '../vnfcs.js';
+import { ensureExtLinks, ensureInternalLinks, planVnfcs, startVnfcs, type ExtVirtualLinkParam, type PlannedVnfc } from '../vnfcs.js';
 import { buildInstantiatedInfo } from '../vnf-info.js';
 import { unprocessable } from '../errors.js';
 import { removeEverything } from './teardown.js';
@@ -58,7 +58,7 @@ export const instantiate: OperationHandler = {
     ctx.resources.scaleLevels = plan.scaleLevels;
     await ensureInternalLinks(ctx, flavour);
     await ensureExtLinks(ctx, evls);
-    for (const p of plan.vnfcs) await startVnfc(ctx, p, flavour, { id: pkgId, vnfdId }, evls);
+    await startVnfcs(ctx, plan.vnfcs, flavour, { id: pkgId, vnfdId }, evls);
     const requested = (ctx.params.vimConnectionInfo as Record<string, VimConnectionInfo> | undefined) ?? {};
     const instance = { ...ctx.instance, instantiationState: 'INSTANTIATED' as const };
     instance.vimConnectionInfo = Object.keys(requested).length ? requested : { default: { vimId: plan.vimId, vimType: 'mecano.local.v1' } };

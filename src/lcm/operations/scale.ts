@@ -1,6 +1,6 @@
 import type { OperationHandler } from '../context.js';
 import { scaleDeltas } from '../vnfd-view.js';
-import { planVnfcs, startVnfc, stopVnfc, vnfcsOfVdu, type PlannedVnfc } from '../vnfcs.js';
+import { planVnfcs, startVnfcs, stopVnfc, vnfcsOfVdu, type PlannedVnfc } from '../vnfcs.js';
 import { unprocessable } from '../errors.js';
 import { currentFlavour, SCALE_IN_STOP, withRebuiltInfo } from './common.js';
 
@@ -47,7 +47,7 @@ export const scale: OperationHandler = {
   async execute(ctx) {
     const plan = ctx.progress.plan as Plan;
     const { flavour, pkgId, vnfdId } = await currentFlavour(ctx);
-    for (const p of plan.add) await startVnfc(ctx, p, flavour, { id: pkgId, vnfdId }, ctx.resources.extVirtualLinks ?? []);
+    await startVnfcs(ctx, plan.add, flavour, { id: pkgId, vnfdId }, ctx.resources.extVirtualLinks ?? []);
     for (const id of plan.remove) await stopVnfc(ctx, id, SCALE_IN_STOP);
     ctx.resources.scaleLevels = { ...(ctx.resources.scaleLevels ?? {}), [plan.aspectId]: plan.to };
     return { instance: withRebuiltInfo(ctx, flavour, vnfdId), resources: ctx.resources };
