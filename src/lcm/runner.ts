@@ -8,7 +8,7 @@ import { WorkerLoop } from '../runtime/worker-loop.js';
 import type { InfraDriver } from '../infra/driver.js';
 import { ProblemError, toProblemDetails, type ProblemDetails } from '../errors.js';
 import { OPERATIONS } from './operations/index.js';
-import { LeaseLost, OperationCancelled, type OpContext, type OpLogger, type OpResult } from './context.js';
+import { LeaseLost, OperationCancelled, type OpContext, type OperationHandler, type OpLogger, type OpResult } from './context.js';
 import { diffResources } from './vnf-info.js';
 import { emptyResources, type OperationState, type VnfLcmOpOccDoc } from './model.js';
 import type { LcmEventSink, PackageSource, PlacementHook } from './ports.js';
@@ -30,6 +30,11 @@ export interface RunnerDeps {
   leaseMs?: number;
   pollMs?: number;
   concurrency?: number;
+  /**
+   * Handlers for instances on other kinds of infrastructure (by vimType), e.g. MEC app instances
+   * whose work is done by a remote AppLCM. Consulted before the local driver's handlers.
+   */
+  handlerFor?: (op: VnfLcmOpOccDoc, instance: InstanceRow['doc']) => OperationHandler | undefined;
 }
 
 export const MAX_ATTEMPTS = 3;
@@ -100,8 +105,8 @@ export class LcmRunner {
   private async run(row: OpOccRow & { resumed: boolean }): Promise<void> {
     const op = row.doc;
     const action = row.pending_action as PendingAction;
-    const handler = OPERATIONS[op.operation];
     const inst = await getInstance(this.deps.db, op.vnfInstanceId);
+    const handler = (inst && this.deps.handlerFor?.(op, inst.doc)) ?? OPERATIONS[op.operation];
     if (!inst || !handler) {
       const detail = !inst ? `VnfInstance ${op.vnfInstanceId} no longer exists.` : `Operation ${op.operation} is not supported by mecano.`;
       await this.finish(op, inst, op.operationState === 'STARTING' ? 'ROLLED_BACK' : 'FAILED_TEMP', { error: { title: 'Unprocessable Entity', status: 422, detail } });

@@ -8,14 +8,15 @@ import { badLcmRequest, unprocessable } from './errors.js';
 // an unknown flavourId/instantiationLevelId with 202 and reports ROLLED_BACK later; we answer 422
 // at once, since nothing useful can come of the operation (docs/lcm.md lists the differences).
 
-export const SUPPORTED_VIM_TYPES = ['mecano.local.v1'];
+/** VIM types the engine has handlers for; other kinds of infrastructure register theirs. */
+export const SUPPORTED_VIM_TYPES = new Set(['mecano.local.v1']);
 
 function checkVimConnectionInfo(params: Record<string, unknown>): void {
   const vci = params.vimConnectionInfo as Record<string, { vimType?: string }> | undefined;
   if (!vci) return;
   for (const [key, v] of Object.entries(vci)) {
-    if (!SUPPORTED_VIM_TYPES.includes(String(v.vimType))) {
-      throw unprocessable(`vimConnectionInfo.${key}.vimType '${v.vimType}' is not supported; supported: ${SUPPORTED_VIM_TYPES.join(', ')}.`, 'VIM_TYPE_NOT_SUPPORTED');
+    if (!SUPPORTED_VIM_TYPES.has(String(v.vimType))) {
+      throw unprocessable(`vimConnectionInfo.${key}.vimType '${v.vimType}' is not supported; supported: ${[...SUPPORTED_VIM_TYPES].join(', ')}.`, 'VIM_TYPE_NOT_SUPPORTED');
     }
   }
 }
