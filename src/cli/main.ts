@@ -56,6 +56,8 @@ common(
   }
   try {
     const m = await startMecano(config);
+    // One line whatever the log level, for people and for scripts that wait for readiness.
+    process.stdout.write(`mecano ${VERSION} listening at ${m.url}\n`);
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;

@@ -52,9 +52,10 @@ export async function insertNotifications(tx: Queryable, rows: NewNotification[]
   // One statement for any number of rows; order of `seq` follows the array order.
   await tx.query(
     `INSERT INTO notifications (id, subscription_id, kind, correlation_id, target, doc, give_up_at)
-     SELECT x.id, x.subscription_id, x.kind, x.correlation_id, x.target, x.doc, clock_timestamp() + $2 * interval '1 millisecond'
-     FROM jsonb_to_recordset($1::jsonb) WITH ORDINALITY AS x(id uuid, subscription_id uuid, kind text, correlation_id text, target jsonb, doc jsonb, n bigint)
-     ORDER BY x.n`,
+     SELECT (e.x ->> 'id')::uuid, (e.x ->> 'subscription_id')::uuid, e.x ->> 'kind', e.x ->> 'correlation_id', e.x -> 'target', e.x -> 'doc',
+            clock_timestamp() + $2 * interval '1 millisecond'
+     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(x, n)
+     ORDER BY e.n`,
     [JSON.stringify(payload), horizonMs],
   );
 }

@@ -58,12 +58,35 @@ function compileTerm(t: TypedTerm, column: Column | undefined, p: Params): strin
   } else if (t.nav === 'direct') {
     const e = `doc${t.path.map((name) => ` -> ${p.add(name)}::text`).join('')}`;
     cond = `COALESCE(${t.values.map((x) => valueCompare(e, t.kind, op, x, p)).join(' OR ')}, false)`;
+    const hint = containmentHint(t, op, p);
+    if (hint) cond = `(${hint}) AND ${cond}`;
   } else {
     const path = p.add(jsonPath(t.path, t.mapKeys === true));
     const any = t.values.map((x) => valueCompare('v.j', t.kind, op, x, p)).join(' OR ');
     cond = `EXISTS (SELECT 1 FROM jsonb_path_query(doc, ${path}::text::jsonpath) AS v(j) WHERE ${any})`;
   }
   return positive ? `NOT (${cond})` : cond;
+}
+
+const CONTAINABLE: readonly TypedTerm['kind'][] = ['string', 'enum', 'number', 'boolean'];
+
+/** A SOL013 number literal ("+2", "007.5e3") as JSON text of the same numeric value. */
+function jsonNumber(x: string): string {
+  const m = /^([+-]?)0*([0-9]+?)((?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)$/.exec(x.trim());
+  return m ? `${m[1] === '-' ? '-' : ''}${m[2]}${m[3]}` : 'null';
+}
+
+/**
+ * For eq/in on a path through objects only, `doc @> {"a":{"b":value}}` holds exactly when the
+ * exact test does, and a GIN (jsonb_path_ops) index on doc can answer it: a selective filter then
+ * reads the matching rows instead of scanning the table in creation order. The exact test stays
+ * beside it. Measured on 100 000 packages: see bench/ and the README.
+ */
+function containmentHint(t: TypedTerm, op: PositiveOp, p: Params): string | undefined {
+  if ((op !== 'eq' && op !== 'in') || t.mapKeys || !CONTAINABLE.includes(t.kind)) return undefined;
+  const leaf = (x: string) => (t.kind === 'number' ? jsonNumber(x) : t.kind === 'boolean' ? String(x === 'true') : JSON.stringify(x));
+  const nest = (x: string) => t.path.reduceRight((inner, name) => `{${JSON.stringify(name)}:${inner}}`, leaf(x));
+  return t.values.map((x) => `doc @> ${p.add(nest(x))}::jsonb`).join(' OR ');
 }
 
 /**

@@ -71,3 +71,123 @@ export async function interruptedOnboardings(db: Queryable): Promise<PackageRow[
   const r = await db.query<PackageRow>(`SELECT doc, content_sha256, vnfd_model FROM vnf_packages WHERE onboarding_state IN ('UPLOADING', 'PROCESSING')`);
   return r.rows;
 }
+
+// ---- Content views and the marketplace (migration 0005) ----
+
+/** What the content endpoints need from a package without re-reading its archive. */
+export interface ContentIndex {
+  layout: 'tosca-meta' | 'root-yaml';
+  /** TOSCA.meta when the package has one. */
+  toscaMeta: string | null;
+  /** The VNFD's YAML files shipped in the package (entry definitions first, then imports). */
+  vnfdFiles: string[];
+  manifest: string | null;
+  certificate: string | null;
+  /** Artifact path → the signature and certificate files the manifest names for it. */
+  signatures: Record<string, { signature?: string; certificate?: string }>;
+  /** Marketplace shortDesc / details derived from the VNFD (the uploader's own text wins). */
+  shortDesc: string;
+  details: string;
+}
+
+/** PackageMetaData attributes derived from the package (seed 004). */
+export interface CatalogEntry {
+  name: string;
+  provider: string;
+  version: string;
+  type: string;
+}
+
+export interface ContentRow extends PackageRow {
+  seq: string | number;
+  content_size: string | number | null;
+  content_index: ContentIndex | null;
+  pkg_name: string | null;
+  pkg_provider: string | null;
+  pkg_version: string | null;
+  pkg_type: string | null;
+  download_count: string | number;
+  marketplace: { shortDesc?: string; details?: string; remarks?: string } | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+const CONTENT_COLS = `seq, doc, content_sha256, vnfd_model, content_size, content_index, pkg_name, pkg_provider, pkg_version,
+  pkg_type, download_count, marketplace, created_at, updated_at`;
+
+export async function getContentRow(db: Queryable, ref: { id: string } | { vnfdId: string }): Promise<ContentRow | undefined> {
+  const r =
+    'id' in ref
+      ? await db.query<ContentRow>(`SELECT ${CONTENT_COLS} FROM vnf_packages WHERE id = $1`, [ref.id])
+      : await db.query<ContentRow>(`SELECT ${CONTENT_COLS} FROM vnf_packages WHERE vnfd_id = $1 AND onboarding_state = 'ONBOARDED'`, [ref.vnfdId]);
+  return r.rows[0];
+}
+
+/** Records the size of uploaded content (known before processing). */
+export async function setContentSize(db: Queryable, id: string, size: number | null): Promise<void> {
+  await db.query('UPDATE vnf_packages SET content_size = $2 WHERE id = $1', [id, size]);
+}
+
+/** The catalog columns of an onboarded package, or all null when it has no valid content. */
+export async function setCatalog(db: Queryable, id: string, index: ContentIndex | null, entry: CatalogEntry | null): Promise<void> {
+  await db.query(
+    `UPDATE vnf_packages SET content_index = $2::jsonb, pkg_name = $3, pkg_provider = $4, pkg_version = $5, pkg_type = $6 WHERE id = $1`,
+    [id, index === null ? null : JSON.stringify(index), entry?.name ?? null, entry?.provider ?? null, entry?.version ?? null, entry?.type ?? null],
+  );
+}
+
+export async function setMarketplaceInfo(db: Queryable, id: string, info: Record<string, string>): Promise<void> {
+  await db.query('UPDATE vnf_packages SET marketplace = $2::jsonb WHERE id = $1', [id, JSON.stringify(info)]);
+}
+
+export async function stageContent(db: Queryable, id: string, sha256: string | null): Promise<void> {
+  await db.query('UPDATE vnf_packages SET staged_sha256 = $2 WHERE id = $1', [id, sha256]);
+}
+
+/** True while a package uses (or is about to use) the blob. */
+export async function contentReferenced(db: Queryable, sha256: string): Promise<boolean> {
+  const r = await db.query('SELECT 1 FROM vnf_packages WHERE content_sha256 = $1 OR staged_sha256 = $1 LIMIT 1', [sha256]);
+  return r.rows.length > 0;
+}
+
+/**
+ * One download of an onboarded package's CSAR: the counter moves in the same statement that
+ * finds the content, so concurrent downloads never lose a count.
+ */
+export async function countDownload(db: Queryable, id: string): Promise<{ content_sha256: string; content_size: string | number; pkg_name: string | null } | undefined> {
+  const r = await db.query<{ content_sha256: string; content_size: string | number; pkg_name: string | null }>(
+    `UPDATE vnf_packages SET download_count = download_count + 1
+     WHERE id = $1 AND onboarding_state = 'ONBOARDED' AND content_sha256 IS NOT NULL
+     RETURNING content_sha256, content_size, pkg_name`,
+    [id],
+  );
+  return r.rows[0];
+}
+
+export interface MarketplaceFilter {
+  name?: string;
+  provider?: string;
+  version?: string;
+  type?: string;
+}
+
+const FILTER_COLUMNS: Record<keyof MarketplaceFilter, string> = { name: 'pkg_name', provider: 'pkg_provider', version: 'pkg_version', type: 'pkg_type' };
+
+/** Onboarded packages matching every given attribute exactly, in creation order after `afterSeq`. */
+export async function listCatalog(db: Queryable, filter: MarketplaceFilter, afterSeq: number | undefined, limit: number): Promise<ContentRow[]> {
+  const conds = [`onboarding_state = 'ONBOARDED'`];
+  const values: unknown[] = [];
+  for (const [k, col] of Object.entries(FILTER_COLUMNS) as [keyof MarketplaceFilter, string][]) {
+    const v = filter[k];
+    if (v === undefined) continue;
+    values.push(v);
+    conds.push(`${col} = $${values.length}`);
+  }
+  if (afterSeq !== undefined) {
+    values.push(afterSeq);
+    conds.push(`seq > $${values.length}`);
+  }
+  values.push(limit);
+  const r = await db.query<ContentRow>(`SELECT ${CONTENT_COLS} FROM vnf_packages WHERE ${conds.join(' AND ')} ORDER BY seq LIMIT $${values.length}`, values);
+  return r.rows;
+}

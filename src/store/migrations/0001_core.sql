@@ -24,3 +24,5 @@ CREATE TABLE vnf_packages (
 -- One ONBOARDED package per vnfdId (SOL005: vnfdId identifies the package's VNFD).
 CREATE UNIQUE INDEX vnf_packages_vnfd_id_onboarded ON vnf_packages (vnfd_id) WHERE onboarding_state = 'ONBOARDED';
 CREATE INDEX vnf_packages_onboarding_state ON vnf_packages (onboarding_state, seq);
+-- SOL013 eq/in filters on document attributes are answered through containment (see sol013-sql.ts).
+CREATE INDEX vnf_packages_doc ON vnf_packages USING gin (doc jsonb_path_ops);

@@ -50,3 +50,6 @@ CREATE UNIQUE INDEX vnf_lcm_op_occs_one_active ON vnf_lcm_op_occs (vnf_instance_
 -- The claim scans only occurrences that have work to do.
 CREATE INDEX vnf_lcm_op_occs_claimable ON vnf_lcm_op_occs (lease_until, seq) WHERE pending_action IS NOT NULL;
 CREATE INDEX vnf_lcm_op_occs_instance ON vnf_lcm_op_occs (vnf_instance_id, seq);
+-- SOL013 eq/in filters on document attributes are answered through containment (see sol013-sql.ts).
+CREATE INDEX vnf_instances_doc ON vnf_instances USING gin (doc jsonb_path_ops);
+CREATE INDEX vnf_lcm_op_occs_doc ON vnf_lcm_op_occs USING gin (doc jsonb_path_ops);

@@ -12,10 +12,11 @@ const compile = (filter: string, spec: QuerySpec = specWithColumns, first = 1) =
 describe('compileFilter', () => {
   it('numbers parameters from firstParam', () => {
     const { sql, values } = compile('(eq,name,x);(in,state,ENABLED,DISABLED)', specWithColumns, 4);
-    assert.deepEqual(values, ['name', 'x', 'ENABLED', 'DISABLED']);
+    // The JSON document is the containment hint that lets a GIN index answer eq on `name`.
+    assert.deepEqual(values, ['name', 'x', '{"name":"x"}', 'ENABLED', 'DISABLED']);
     assert.match(sql, /\$4::text/);
-    assert.match(sql, /\$7::text/);
-    assert.doesNotMatch(sql, /\$[1-3]\b|\$8/);
+    assert.match(sql, /\$8::text/);
+    assert.doesNotMatch(sql, /\$[1-3]\b|\$9/);
   });
 
   it('uses a column for its exact path, the document otherwise', () => {
