@@ -15,6 +15,8 @@ export interface Config {
   pageSize: number;
   bodyLimit: number;
   uploadLimit: number;
+  /** upload_from_uri may fetch from loopback addresses (MECANO_UPLOAD_ALLOW_LOOPBACK; off by default: SSRF). */
+  uploadAllowLoopback: boolean;
   /** Credentials for basic auth ("user:password,user2:password2"); required off loopback. */
   authUsers: { user: string; password: string }[];
   role: 'all' | 'centre' | 'edge';
@@ -23,6 +25,12 @@ export interface Config {
   netns: boolean;
   /** How long a worker's claim on an operation lasts without a heartbeat (crash detection). */
   leaseMs: number;
+  /** Key sealing secrets at rest (base64 of 32 bytes); default: <dataDir>/secret.key. */
+  secretKey?: string;
+  /** MEC edge: the bridge and subnet app instances' external connection points attach to. */
+  mecAppNetwork: { bridge: string; cidr: string };
+  /** MEC centre: how long sending a package to an AppLCM may take before the host is Timeout. */
+  mecDistributionTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -39,11 +47,16 @@ export interface ConfigInput {
   pageSize?: string | number;
   bodyLimit?: string | number;
   uploadLimit?: string | number;
+  uploadAllowLoopback?: boolean;
   authUsers?: string;
   role?: string;
   workers?: boolean;
   netns?: boolean;
   leaseMs?: string | number;
+  secretKey?: string;
+  mecAppBridge?: string;
+  mecAppCidr?: string;
+  mecDistributionTimeoutMs?: string | number;
 }
 
 function int(name: string, raw: string | number | undefined, dflt: number, min: number, max: number): number {
@@ -99,12 +112,19 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     pageSize: int('MECANO_PAGE_SIZE', flags.pageSize ?? env.MECANO_PAGE_SIZE, 100, 1, 10_000),
     bodyLimit: int('MECANO_BODY_LIMIT', flags.bodyLimit ?? env.MECANO_BODY_LIMIT, 1024 * 1024, 1024, 1024 ** 3),
     uploadLimit: int('MECANO_UPLOAD_LIMIT', flags.uploadLimit ?? env.MECANO_UPLOAD_LIMIT, 2 * 1024 ** 3, 1024, 64 * 1024 ** 3),
+    uploadAllowLoopback: flags.uploadAllowLoopback ?? env.MECANO_UPLOAD_ALLOW_LOOPBACK === 'true',
     authUsers,
     role,
     workers: flags.workers ?? env.MECANO_WORKERS !== 'false',
     netns: flags.netns ?? env.MECANO_NETNS !== 'false',
     leaseMs: int('MECANO_LEASE_MS', flags.leaseMs ?? env.MECANO_LEASE_MS, 30_000, 500, 3_600_000),
+    secretKey: flags.secretKey ?? env.MECANO_SECRET_KEY ?? undefined,
+    mecDistributionTimeoutMs: int('MECANO_MEC_DISTRIBUTION_TIMEOUT_MS', flags.mecDistributionTimeoutMs ?? env.MECANO_MEC_DISTRIBUTION_TIMEOUT_MS, 600_000, 100, 24 * 3_600_000),
+    mecAppNetwork: { bridge: flags.mecAppBridge ?? env.MECANO_MEC_APP_BRIDGE ?? 'mcmecapps', cidr: flags.mecAppCidr ?? env.MECANO_MEC_APP_CIDR ?? '10.238.0.0/24' },
   };
+  if (cfg.secretKey !== undefined && Buffer.from(cfg.secretKey, 'base64').length !== 32) throw new ConfigError('MECANO_SECRET_KEY must be the base64 encoding of 32 random bytes');
+  if (!/^[A-Za-z0-9_.-]{1,15}$/.test(cfg.mecAppNetwork.bridge)) throw new ConfigError('MECANO_MEC_APP_BRIDGE must be an interface name of 1-15 letters, digits, _ . -');
+  if (!/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-8])$/.test(cfg.mecAppNetwork.cidr)) throw new ConfigError('MECANO_MEC_APP_CIDR must be an IPv4 subnet from /16 to /28, e.g. 10.238.0.0/24');
   if (!isLoopback(cfg.host) && cfg.authUsers.length === 0) {
     throw new ConfigError(
       `refusing to listen on ${cfg.host}: it is not a loopback address and no authentication is configured ` +

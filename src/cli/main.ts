@@ -56,8 +56,6 @@ common(
   }
   try {
     const m = await startMecano(config);
-    // One line whatever the log level, for people and for scripts that wait for readiness.
-    process.stdout.write(`mecano ${VERSION} listening at ${m.url}\n`);
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
@@ -68,6 +66,9 @@ common(
     };
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGINT', () => void stop('SIGINT'));
+    // One line whatever the log level, for people and for scripts that wait for readiness: it
+    // comes last, once workers run and signals are handled.
+    process.stdout.write(`mecano ${VERSION} listening at ${m.url}\n`);
   } catch (e) {
     fail(e);
   }

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.js';
 import { Conflict, NotFound } from '../errors.js';
-import { deletePackage, getPackage, insertPackage, updatePackage, VNF_PACKAGES_TABLE, type VnfPkgDoc } from '../store/vnf-packages.js';
+import { deletePackage, getPackage, getPackageRow, getPackageRowByVnfdId, insertPackage, updatePackage, VNF_PACKAGES_TABLE, type VnfPkgDoc } from '../store/vnf-packages.js';
 import { listDocuments } from '../store/list.js';
 import type { ListQuery } from '../query/types.js';
 import { VNF_PKG_QUERY } from './vnf-pkg-info.js';
+import type { PackageEventSink } from './onboarding.js';
+import type { BlobStore } from './blob-store.js';
+import { releaseContent } from './content-gc.js';
 
 // VNF package records (SOL005 9.4.2/9.4.3): the individual package resource and its state rules.
 // Content upload and onboarding live in the onboarding module; this one owns the record.
@@ -27,10 +30,19 @@ export function mergePatch(target: Record<string, unknown> | undefined, patch: R
   return out;
 }
 
+export interface PackageRecordsOptions {
+  pageSize: number;
+  markerKey: Buffer;
+  /** VnfPackageChangeNotification (OP_STATE_CHANGE, PKG_DELETE) in the same transaction. */
+  events?: PackageEventSink;
+  /** To remove a deleted package's content when no other package shares it. */
+  blobs?: BlobStore;
+}
+
 export class PackageRecords {
   constructor(
     private readonly db: Db,
-    private readonly opts: { pageSize: number; markerKey: Buffer },
+    private readonly opts: PackageRecordsOptions,
   ) {}
 
   async create(userDefinedData?: Record<string, unknown>): Promise<VnfPkgDoc> {
@@ -51,13 +63,25 @@ export class PackageRecords {
     return doc;
   }
 
-  list(query: ListQuery) {
-    return listDocuments<VnfPkgDoc>(this.db, { table: VNF_PACKAGES_TABLE, spec: VNF_PKG_QUERY, query, ...this.opts });
+  /** The ONBOARDED package of a VNFD (Tacker's GET /onboarded_vnf_packages/{vnfdId}). */
+  async getOnboarded(vnfdId: string): Promise<VnfPkgDoc> {
+    const row = await getPackageRowByVnfdId(this.db, vnfdId);
+    if (!row) throw new NotFound(`No onboarded VNF package has vnfdId ${vnfdId}.`, 'VNF_PACKAGE_NOT_FOUND');
+    return row.doc;
+  }
+
+  async list(query: ListQuery) {
+    const page = await listDocuments<VnfPkgDoc>(this.db, { table: VNF_PACKAGES_TABLE, spec: VNF_PKG_QUERY, query, pageSize: this.opts.pageSize, markerKey: this.opts.markerKey });
+    // The validation report (an extension, tens of lines per package) is left out of lists like
+    // SOL005's default-excluded attributes: all_fields brings it, GET of one package always does.
+    if (query.all_fields === undefined) for (const item of page.items) delete item.validationReport;
+    return page;
   }
 
   /** SOL005 9.4.3.3.4: returns the modifications as applied (VnfPkgInfoModifications). */
   async modify(id: string, mods: PackageModifications): Promise<PackageModifications> {
-    return this.db.tx(async (tx) => {
+    const events = this.opts.events;
+    const applied = await this.db.tx(async (tx) => {
       const doc = await getPackage(tx, id, { forUpdate: true });
       if (!doc) throw new NotFound(`VNF package ${id} does not exist.`, 'VNF_PACKAGE_NOT_FOUND');
       const applied: PackageModifications = {};
@@ -76,26 +100,40 @@ export class PackageRecords {
         applied.userDefinedData = mods.userDefinedData;
       }
       await updatePackage(tx, doc);
+      if (applied.operationalState) {
+        await events?.publishPackage(tx, { type: 'VnfPackageChangeNotification', pkg: doc, changeType: 'OP_STATE_CHANGE', operationalState: applied.operationalState });
+      }
       return applied;
     });
+    if (applied.operationalState) events?.nudge();
+    return applied;
   }
 
-  /** SOL005 9.4.3.3.5: only a DISABLED package that no instance uses may go. */
-  async delete(id: string): Promise<VnfPkgDoc> {
-    return this.db.tx(async (tx) => {
-      const doc = await getPackage(tx, id, { forUpdate: true });
-      if (!doc) throw new NotFound(`VNF package ${id} does not exist.`, 'VNF_PACKAGE_NOT_FOUND');
+  /**
+   * SOL005 9.4.3.3.5: only a DISABLED package that no instance uses may go. `evenIfEnabled`
+   * (the marketplace's DELETE, which has no disable step) lifts the DISABLED rule only.
+   */
+  async delete(id: string, opts: { evenIfEnabled?: boolean } = {}): Promise<VnfPkgDoc> {
+    const { doc, sha } = await this.db.tx(async (tx) => {
+      const row = await getPackageRow(tx, id, { forUpdate: true });
+      if (!row) throw new NotFound(`VNF package ${id} does not exist.`, 'VNF_PACKAGE_NOT_FOUND');
+      const doc = row.doc;
       if (doc.onboardingState === 'UPLOADING' || doc.onboardingState === 'PROCESSING') {
         throw new Conflict(`VNF package ${id} is being onboarded (onboardingState ${doc.onboardingState}).`, 'VNF_PACKAGE_ONBOARDING');
       }
-      if (doc.operationalState !== 'DISABLED' || doc.usageState !== 'NOT_IN_USE') {
+      if ((doc.operationalState !== 'DISABLED' && !opts.evenIfEnabled) || doc.usageState !== 'NOT_IN_USE') {
         throw new Conflict(
           `VNF package ${id} is ${doc.operationalState} and ${doc.usageState}; it must be DISABLED and NOT_IN_USE to be deleted.`,
           'VNF_PACKAGE_IN_USE',
         );
       }
       await deletePackage(tx, id);
-      return doc;
+      // SOL005 9.5.2.9: PKG_DELETE reports the deletion of an on-boarded package.
+      if (doc.onboardingState === 'ONBOARDED') await this.opts.events?.publishPackage(tx, { type: 'VnfPackageChangeNotification', pkg: doc, changeType: 'PKG_DELETE' });
+      return { doc, sha: row.content_sha256 };
     });
+    this.opts.events?.nudge();
+    if (this.opts.blobs) await releaseContent(this.db, this.opts.blobs, sha);
+    return doc;
   }
 }

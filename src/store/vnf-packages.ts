@@ -88,6 +88,8 @@ export interface ContentIndex {
   /** Marketplace shortDesc / details derived from the VNFD (the uploader's own text wins). */
   shortDesc: string;
   details: string;
+  /** The validation report as ONAP's one-line `report`. */
+  report: string;
 }
 
 /** PackageMetaData attributes derived from the package (seed 004). */
@@ -98,7 +100,10 @@ export interface CatalogEntry {
   type: string;
 }
 
-export interface ContentRow extends PackageRow {
+/** A package with its content and catalog columns (not the VNFD model, which content reads never need). */
+export interface ContentRow {
+  doc: VnfPkgDoc;
+  content_sha256: string | null;
   seq: string | number;
   content_size: string | number | null;
   content_index: ContentIndex | null;
@@ -112,7 +117,7 @@ export interface ContentRow extends PackageRow {
   updated_at: Date | string;
 }
 
-const CONTENT_COLS = `seq, doc, content_sha256, vnfd_model, content_size, content_index, pkg_name, pkg_provider, pkg_version,
+const CONTENT_COLS = `seq, doc, content_sha256, content_size, content_index, pkg_name, pkg_provider, pkg_version,
   pkg_type, download_count, marketplace, created_at, updated_at`;
 
 export async function getContentRow(db: Queryable, ref: { id: string } | { vnfdId: string }): Promise<ContentRow | undefined> {
@@ -173,8 +178,33 @@ export interface MarketplaceFilter {
 
 const FILTER_COLUMNS: Record<keyof MarketplaceFilter, string> = { name: 'pkg_name', provider: 'pkg_provider', version: 'pkg_version', type: 'pkg_type' };
 
+/** What a marketplace list item needs: no VNFD model, no image or artifact lists, no full report. */
+export interface CatalogRow {
+  seq: string | number;
+  id: string;
+  onboarding_state: string;
+  vnfd_id: string | null;
+  checksum: Record<string, unknown> | null;
+  content_size: string | number | null;
+  pkg_name: string | null;
+  pkg_provider: string | null;
+  pkg_version: string | null;
+  pkg_type: string | null;
+  download_count: string | number;
+  marketplace: { shortDesc?: string; details?: string; remarks?: string } | null;
+  short_desc: string | null;
+  details: string | null;
+  report: string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+const CATALOG_COLS = `seq, id, onboarding_state, vnfd_id, doc->'checksum' AS checksum, content_size, pkg_name, pkg_provider, pkg_version,
+  pkg_type, download_count, marketplace, content_index->>'shortDesc' AS short_desc, content_index->>'details' AS details,
+  content_index->>'report' AS report, created_at, updated_at`;
+
 /** Onboarded packages matching every given attribute exactly, in creation order after `afterSeq`. */
-export async function listCatalog(db: Queryable, filter: MarketplaceFilter, afterSeq: number | undefined, limit: number): Promise<ContentRow[]> {
+export async function listCatalog(db: Queryable, filter: MarketplaceFilter, afterSeq: number | undefined, limit: number): Promise<CatalogRow[]> {
   const conds = [`onboarding_state = 'ONBOARDED'`];
   const values: unknown[] = [];
   for (const [k, col] of Object.entries(FILTER_COLUMNS) as [keyof MarketplaceFilter, string][]) {
@@ -188,6 +218,6 @@ export async function listCatalog(db: Queryable, filter: MarketplaceFilter, afte
     conds.push(`seq > $${values.length}`);
   }
   values.push(limit);
-  const r = await db.query<ContentRow>(`SELECT ${CONTENT_COLS} FROM vnf_packages WHERE ${conds.join(' AND ')} ORDER BY seq LIMIT $${values.length}`, values);
+  const r = await db.query<CatalogRow>(`SELECT ${CATALOG_COLS} FROM vnf_packages WHERE ${conds.join(' AND ')} ORDER BY seq LIMIT $${values.length}`, values);
   return r.rows;
 }

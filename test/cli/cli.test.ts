@@ -28,7 +28,7 @@ export function serve(env: NodeJS.ProcessEnv): Promise<{ url: string; child: Ret
     const timer = setTimeout(() => reject(new Error(`mecano did not start: ${out}`)), 60_000);
     child.stdout!.on('data', (b: Buffer) => {
       out += b.toString();
-      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      const m = /mecano \S+ listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve({ url: m[1], child });

@@ -15,12 +15,15 @@ const VnfPkgInfoModifications = Type.Object(
   { additionalProperties: false },
 );
 const PkgParams = Type.Object({ vnfPkgId: Uuid });
+// VnfPkgInfo as stored, extensions included (validationReport, issue item 7): the shared schema
+// is a Composite, which would drop every attribute it does not list.
+const VnfPkgInfoResponse = Type.Object(VnfPkgInfoSchema.properties, { additionalProperties: true });
 
 export function packageRecordRoutes(scope: FastifyInstance, deps: { records: PackageRecords; baseUrl: BaseUrl }): void {
   const { records, baseUrl } = deps;
 
   scope.post('/vnf_packages', {
-    schema: { tags: ['vnfpkgm'], body: CreateVnfPkgInfoRequest, response: { 201: VnfPkgInfoSchema, ...ProblemResponses } },
+    schema: { tags: ['vnfpkgm'], body: CreateVnfPkgInfoRequest, response: { 201: VnfPkgInfoResponse, ...ProblemResponses } },
   }, async (request, reply) => {
     const body = request.body as { userDefinedData?: Record<string, unknown> };
     const doc = await records.create(body.userDefinedData);
@@ -37,10 +40,18 @@ export function packageRecordRoutes(scope: FastifyInstance, deps: { records: Pac
   });
 
   scope.get('/vnf_packages/:vnfPkgId', {
-    schema: { tags: ['vnfpkgm'], params: PkgParams, response: { 200: VnfPkgInfoSchema, ...ProblemResponses } },
+    schema: { tags: ['vnfpkgm'], params: PkgParams, response: { 200: VnfPkgInfoResponse, ...ProblemResponses } },
   }, async (request) => {
     const { vnfPkgId } = request.params as { vnfPkgId: string };
     return vnfPkgInfo(baseUrl(), await records.get(vnfPkgId));
+  });
+
+  // Tacker (and SOL003 v3 10.4.3) serve the onboarded package of a VNFD by its vnfdId.
+  scope.get('/onboarded_vnf_packages/:vnfdId', {
+    schema: { tags: ['vnfpkgm'], params: Type.Object({ vnfdId: Type.String({ minLength: 1, maxLength: 255 }) }), response: { 200: VnfPkgInfoResponse, ...ProblemResponses } },
+  }, async (request) => {
+    const { vnfdId } = request.params as { vnfdId: string };
+    return vnfPkgInfo(baseUrl(), await records.getOnboarded(vnfdId));
   });
 
   // SOL005 mandates application/merge-patch+json; Tacker's clients send application/json.
