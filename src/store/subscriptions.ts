@@ -11,7 +11,6 @@ export interface SubscriptionRow<D> {
   id: string;
   api: string;
   doc: D;
-  auth: unknown;
 }
 
 export interface NewSubscription {
@@ -49,15 +48,10 @@ export async function getSubscription<D>(db: Queryable, family: SubscriptionFami
   return r.rows[0]?.doc;
 }
 
-/** Every subscription of a family (all API versions), with credentials: the publisher matches them. */
+/** Every subscription of a family (all API versions), for the publisher to match. */
 export async function subscriptionsOf<D>(db: Queryable, family: SubscriptionFamily): Promise<SubscriptionRow<D>[]> {
-  const r = await db.query<SubscriptionRow<D>>('SELECT id, api, doc, auth FROM subscriptions WHERE family = $1 ORDER BY seq', [family]);
+  const r = await db.query<SubscriptionRow<D>>('SELECT id, api, doc FROM subscriptions WHERE family = $1 ORDER BY seq', [family]);
   return r.rows;
-}
-
-export async function subscriptionAuth(db: Queryable, id: string): Promise<{ exists: boolean; auth: unknown }> {
-  const r = await db.query<{ auth: unknown }>('SELECT auth FROM subscriptions WHERE id = $1', [id]);
-  return { exists: r.rows.length > 0, auth: r.rows[0]?.auth ?? null };
 }
 
 export async function subscriptionExists(db: Queryable, id: string): Promise<boolean> {

@@ -40,10 +40,11 @@ CREATE TABLE notifications (
   -- start of the (possibly long) transaction that made it
   created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
   delivered_at timestamptz,
-  -- where to POST: { url, headers? }; headers may carry one-off credentials, so not in `doc`
+  -- where to POST: { url, headers? }; headers may carry one-off credentials, so never shown
   target jsonb NOT NULL,
-  -- the record /mecano/v1/notifications shows: ids, callbackUri and the notification body, plus the
-  -- delivery state copied from the columns above by the trigger below
+  -- the exact body POSTed, rendered once at publication (text: sent as stored, key order kept)
+  payload text NOT NULL,
+  -- the fixed part of the record /mecano/v1/notifications shows (ids, type, callbackUri)
   doc jsonb NOT NULL
 );
 -- Lanes: the oldest pending row of each subscription is its head (in-order delivery); the claim
@@ -52,23 +53,18 @@ CREATE INDEX notifications_pending_lane ON notifications (subscription_id, seq) 
 CREATE INDEX notifications_pending_callbacks ON notifications (next_attempt_at) WHERE state = 'pending' AND subscription_id IS NULL;
 CREATE INDEX notifications_done ON notifications (created_at) WHERE state <> 'pending';
 
--- The columns are the truth; `doc` mirrors them so that SOL013 list queries (which read `doc`)
--- show the current delivery state. Lease-only updates do not fire it.
-CREATE FUNCTION notifications_doc_sync() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  NEW.doc := (NEW.doc - ARRAY['state', 'attempts', 'lastStatus', 'lastError', 'createdAt', 'nextAttemptAt', 'deliveredAt'])
+-- The record as /mecano/v1/notifications lists it (SOL013 list queries read `doc`): the fixed
+-- part plus the delivery state, computed when read so that delivery writes stay small.
+CREATE VIEW notification_records AS
+SELECT id, seq, state, kind, attempts, subscription_id::text AS subscription_ref,
+  doc
     || jsonb_strip_nulls(jsonb_build_object(
-      'state', NEW.state,
-      'attempts', NEW.attempts,
-      'lastStatus', NEW.last_status,
-      'lastError', NEW.last_error,
-      'createdAt', to_char(NEW.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-      'nextAttemptAt', CASE WHEN NEW.state = 'pending'
-        THEN to_char(NEW.next_attempt_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
-      'deliveredAt', to_char(NEW.delivered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')));
-  RETURN NEW;
-END
-$$;
-CREATE TRIGGER notifications_doc_sync
-  BEFORE INSERT OR UPDATE OF state, attempts, last_status, last_error, next_attempt_at, delivered_at
-  ON notifications FOR EACH ROW EXECUTE FUNCTION notifications_doc_sync();
+      'state', state,
+      'attempts', attempts,
+      'lastStatus', last_status,
+      'lastError', last_error,
+      'createdAt', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+      'nextAttemptAt', CASE WHEN state = 'pending' THEN to_char(next_attempt_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
+      'deliveredAt', to_char(delivered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+    || jsonb_build_object('notification', payload::jsonb) AS doc
+FROM notifications;
