@@ -13,6 +13,9 @@ import { buildApp } from './http/app.js';
 import { createMetricsRegistry } from './http/metrics.js';
 import { PackageRecords } from './packages/package-records.js';
 import { PackageOnboarding } from './packages/onboarding.js';
+import { PackageContent } from './packages/package-content.js';
+import { UriUploads } from './packages/upload-from-uri.js';
+import { Marketplace } from './packages/marketplace.js';
 import { CatalogPackageSource } from './packages/package-source.js';
 import { createBlobStore } from './packages/blob-stores.js';
 import { createNotifier, type Notifier } from './notify/index.js';
@@ -20,9 +23,12 @@ import { createLocalDriver } from './infra/local/index.js';
 import type { InfraDriver } from './infra/driver.js';
 import { LcmService } from './lcm/service.js';
 import { LcmRunner } from './lcm/runner.js';
-import { defaultVimPlacement } from './lcm/default-placement.js';
+import { solverPlacement } from './lcm/solver-placement.js';
+import { PlacementService } from './placement/service.js';
+import { placementOptionsFromEnv, type PlacementOptions } from './placement/options.js';
 import { reconcileOnce } from './lcm/reconciler.js';
 import { VERSION } from './version.js';
+import { Mec } from './mec/index.js';
 
 // Composition root: config → database → services → workers → HTTP, and the reverse on close.
 
@@ -33,6 +39,8 @@ export interface Mecano {
   notifier: Notifier;
   runner: LcmRunner;
   driver: InfraDriver;
+  mec: Mec;
+  placement: PlacementService;
   close(): Promise<void>;
 }
 
@@ -46,7 +54,7 @@ export async function openDatabase(config: Config): Promise<Db> {
   return openPglite(dir);
 }
 
-export async function startMecano(config: Config, opts: { db?: Db } = {}): Promise<Mecano> {
+export async function startMecano(config: Config, opts: { db?: Db; placement?: Partial<PlacementOptions> } = {}): Promise<Mecano> {
   await mkdir(config.dataDir, { recursive: true });
   const db = opts.db ?? (await openDatabase(config));
   await migrate(db);
@@ -57,17 +65,26 @@ export async function startMecano(config: Config, opts: { db?: Db } = {}): Promi
   const baseUrl = () => url;
   const pageOpts = { pageSize: config.pageSize, markerKey };
 
-  const notifier = createNotifier({ db, baseUrl, registry: metrics, options: { pageSize: config.pageSize, markerKey } });
+  const notifier = createNotifier({ db, baseUrl, registry: metrics, logger: log, options: { pageSize: config.pageSize, markerKey } });
   // Several processes on one PostgreSQL must all see every package's content.
   const blobs = createBlobStore({ backend: db.kind === 'postgres' ? 'db' : 'fs', dataDir: config.dataDir, db });
-  const records = new PackageRecords(db, pageOpts);
+  const records = new PackageRecords(db, { ...pageOpts, events: notifier, blobs });
   const onboarding = new PackageOnboarding({ db, blobs, events: notifier });
+  const packageContent = new PackageContent({ db, blobs });
+  const uriUploads = new UriUploads({ onboarding, blobs, log }, { allowLoopback: config.uploadAllowLoopback, maxBytes: config.uploadLimit });
+  const marketplace = new Marketplace({ db, blobs, records, onboarding, ...pageOpts });
   const packages = new CatalogPackageSource({ db, blobs, dataDir: config.dataDir });
   const driver = createLocalDriver({ netns: config.netns });
   await ensureDefaultVim(db, { id: DEFAULT_VIM_ID, name: 'local', vimType: 'mecano.local.v1', description: 'this machine (local infrastructure driver)' });
+  const placementOptions = { ...placementOptionsFromEnv(process.env), ...opts.placement };
+  const placement = new PlacementService({ db, notifier, log, ...pageOpts, options: { ...placementOptions, leaseMs: config.leaseMs } });
+  await placement.init();
 
-  const runner = new LcmRunner({ db, driver, packages, placement: defaultVimPlacement(db), events: notifier, dataDir: config.dataDir, log, leaseMs: config.leaseMs });
-  const lcm = new LcmService({ db, events: notifier, packages, driver, nudgeRunner: () => runner.nudge(), ...pageOpts });
+  // MEC app instances are engine instances: MEC supplies their handlers and projects events.
+  const mec = await Mec.create({ db, config, blobs, records, onboarding, packages, notifier, baseUrl, log, version: VERSION, candidates: placement.inventory });
+  const runner = new LcmRunner({ db, driver, packages, placement: solverPlacement({ db, inventory: placement.inventory, policies: placement.policies, solve: (p) => placement.solve(p) }), events: mec.events, handlerFor: mec.handlerFor, dataDir: config.dataDir, log, leaseMs: config.leaseMs });
+  const lcm = new LcmService({ db, events: mec.events, packages, driver, nudgeRunner: () => runner.nudge(), ...pageOpts });
+  mec.bind(lcm);
 
   const app = await buildApp({
     config,
@@ -78,8 +95,13 @@ export async function startMecano(config: Config, opts: { db?: Db } = {}): Promi
     baseUrl,
     records,
     onboarding,
+    packageContent,
+    uriUploads,
+    marketplace,
     lcm,
     notifier,
+    mec,
+    placement: { service: placement, oofUsers: placementOptions.oofUsers },
     healthExtras: async () => ({ infrastructure: await driver.capabilities() }),
   });
   const address = await app.listen({ host: config.host, port: config.port });
@@ -93,7 +115,9 @@ export async function startMecano(config: Config, opts: { db?: Db } = {}): Promi
   if (config.workers) {
     notifier.start();
     runner.start();
+    placement.start();
   }
+  await mec.start(url, { workers: config.workers });
   let closed = false;
   const r = runner;
   return {
@@ -102,6 +126,8 @@ export async function startMecano(config: Config, opts: { db?: Db } = {}): Promi
     notifier,
     runner: r,
     driver,
+    mec,
+    placement,
     get url() {
       return url;
     },
@@ -110,7 +136,10 @@ export async function startMecano(config: Config, opts: { db?: Db } = {}): Promi
       closed = true;
       clearInterval(reconcileTimer);
       await app.close();
+      await uriUploads.stop();
+      await mec.stop();
       await r.stop();
+      await placement.stop();
       await notifier.stop();
       if (!opts.db) await db.close();
     },

@@ -9,12 +9,25 @@ import type { Db } from '../store/db.js';
 import type { Logger } from 'pino';
 import type { PackageRecords } from '../packages/package-records.js';
 import type { PackageOnboarding } from '../packages/onboarding.js';
+import type { PackageContent } from '../packages/package-content.js';
+import type { UriUploads } from '../packages/upload-from-uri.js';
+import type { Marketplace } from '../packages/marketplace.js';
+import { registerMarketplace } from './marketplace/index.js';
 import type { LcmService } from '../lcm/service.js';
 import type { Notifier } from '../notify/index.js';
 import { vnflcmV2Plugin } from './vnflcm-v2/index.js';
+import { mecmPlugin } from './mecm/index.js';
+import type { Mec } from '../mec/index.js';
+import { vnflcmV1Plugin } from './vnflcm-v1/index.js';
 import { lcmSubscriptionRoutes } from './vnflcm-v2/subscriptions.js';
 import { packageSubscriptionRoutes } from './vnfpkgm/subscriptions.js';
 import { notificationRoutes } from './mecano/notifications.js';
+import type { PlacementService } from '../placement/service.js';
+import { oofPlacementPlugin } from './placement/index.js';
+import { vimRoutes } from './mecano/vims.js';
+import { placementPolicyRoutes } from './mecano/placement-policies.js';
+import { licensePoolRoutes } from './mecano/placement-licenses.js';
+import { placementRequestRoutes } from './mecano/placement-requests.js';
 import { installProblemHandlers } from './problem.js';
 import { installMedia } from './media.js';
 import { installHttpMetrics } from './metrics.js';
@@ -35,8 +48,15 @@ export interface AppDeps {
   baseUrl: BaseUrl;
   records: PackageRecords;
   onboarding: PackageOnboarding;
+  packageContent: PackageContent;
+  uriUploads: UriUploads;
+  marketplace: Marketplace;
   lcm: LcmService;
   notifier: Notifier;
+  /** MEC orchestration (EdgeGallery MECM), its parts as the process's role selects. */
+  mec?: Mec;
+  /** The homing engine (OOF API, inventory, policies) and the OOF API's own users (MECANO_OOF_USERS). */
+  placement?: { service: PlacementService; oofUsers: { user: string; password: string }[] };
   logger: Logger;
   healthExtras?: () => Promise<Record<string, unknown>>;
 }
@@ -61,7 +81,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   installProblemHandlers(app);
   installMedia(app);
-  installBasicAuth(app, config.authUsers, (url) => url.startsWith('/mecano/v1/health'));
+  // With OOF users configured, the OOF routes check credentials themselves (OOF or service-wide users).
+  const oofOwnAuth = (deps.placement?.oofUsers.length ?? 0) > 0;
+  installBasicAuth(app, config.authUsers, (url) => url.startsWith('/mecano/v1/health') || (oofOwnAuth && url.startsWith('/api/oof/')));
   installHttpMetrics(app, deps.metrics);
 
   await app.register(swagger, {
@@ -78,11 +100,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     prefix: '/vnfpkgm/v1',
     records: deps.records,
     onboarding: deps.onboarding,
+    content: deps.packageContent,
+    uriUploads: deps.uriUploads,
     uploadLimit: config.uploadLimit,
     baseUrl,
     extra: [(s) => packageSubscriptionRoutes(s, { notifier, baseUrl })],
   });
+  await app.register(vnflcmV1Plugin, { prefix: '/vnflcm/v1', lcm: deps.lcm, records: deps.records, notifier, baseUrl });
   await app.register(vnflcmV2Plugin, { prefix: '/vnflcm/v2', lcm: deps.lcm, baseUrl, extra: [(s) => lcmSubscriptionRoutes(s, { notifier, baseUrl })] });
+  await registerMarketplace(app, { marketplace: deps.marketplace, uploadLimit: config.uploadLimit, baseUrl });
+  if (deps.mec) {
+    const infrastructure = async () => (await deps.healthExtras?.())?.infrastructure;
+    await app.register(mecmPlugin, { mec: deps.mec, uploadLimit: config.uploadLimit, baseUrl, version: deps.version, role: config.role, infrastructure });
+  }
   notificationRoutes(app, { notifier });
+  if (deps.placement) {
+    const { service, oofUsers } = deps.placement;
+    await app.register(oofPlacementPlugin, { placement: service, users: oofOwnAuth ? [...oofUsers, ...config.authUsers] : [] });
+    vimRoutes(app, { inventory: service.inventory, baseUrl });
+    placementPolicyRoutes(app, { policies: service.policies, baseUrl });
+    licensePoolRoutes(app, { licenses: service.licenses, baseUrl });
+    placementRequestRoutes(app, { placement: service });
+  }
   return app;
 }

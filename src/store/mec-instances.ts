@@ -51,9 +51,31 @@ export async function saveMecInstance(q: Queryable, r: { id: string; status: str
   );
 }
 
-/** Sets the follow-up action; by default it is claimable at once (keepLease: the caller holds it). */
-export async function setNextAction(q: Queryable, id: string, action: string | null, opts: { keepLease?: boolean } = {}): Promise<void> {
-  await q.query(`UPDATE mec_app_instances SET next_action = $2${opts.keepLease ? '' : ', action_lease_until = NULL'} WHERE id = $1`, [id, action]);
+/**
+ * Sets the follow-up action; by default it is claimable at once (keepLease: the caller holds it).
+ * `patch` is merged into the document (what the action needs, e.g. instantiate parameters).
+ * `onlyIf`: only when the action is still that one — a client's DELETE arriving while the loop
+ * works on another action must not be overwritten. False when nothing was changed.
+ */
+export async function setNextAction(q: Queryable, id: string, action: string | null, opts: { keepLease?: boolean; patch?: Record<string, unknown>; onlyIf?: string | null } = {}): Promise<boolean> {
+  const r = await q.query(
+    `UPDATE mec_app_instances SET next_action = $2, doc = doc || $3::jsonb${opts.keepLease ? '' : ', action_lease_until = NULL'}
+      WHERE id = $1 AND (NOT $5::boolean OR next_action IS NOT DISTINCT FROM $4::text)`,
+    [id, action, JSON.stringify(opts.patch ?? {}), opts.onlyIf ?? null, opts.onlyIf !== undefined],
+  );
+  return r.rowCount > 0;
+}
+
+/**
+ * Centre operations that wait on an AppLCM right now. In role `all` the edge's operations run on
+ * the same engine workers, so the actions loop keeps this below the workers' number.
+ */
+export async function centreOpsWaitingOnEdges(q: Queryable): Promise<number> {
+  const r = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM vnf_lcm_op_occs o JOIN mec_app_instances m ON m.id = o.vnf_instance_id
+      WHERE o.operation IN ('INSTANTIATE', 'TERMINATE') AND o.operation_state IN ('STARTING', 'PROCESSING', 'ROLLING_BACK')`,
+  );
+  return Number(r.rows[0].n);
 }
 
 export async function deleteMecInstance(q: Queryable, id: string): Promise<void> {
@@ -147,8 +169,8 @@ export async function listEdgeInstances(q: Queryable, filter: { tenant?: string;
   return r.rows;
 }
 
-export async function setEdgeAction(q: Queryable, id: string, action: string | null): Promise<void> {
-  await q.query('UPDATE mec_edge_instances SET next_action = $2, action_lease_until = NULL WHERE app_instance_id = $1', [id, action]);
+export async function setEdgeAction(q: Queryable, id: string, action: string | null, onlyIf?: string): Promise<void> {
+  await q.query('UPDATE mec_edge_instances SET next_action = $2, action_lease_until = NULL WHERE app_instance_id = $1 AND ($3::text IS NULL OR next_action = $3::text)', [id, action, onlyIf ?? null]);
 }
 
 export async function deleteEdgeInstance(q: Queryable, id: string): Promise<void> {
@@ -159,4 +181,14 @@ export async function deleteEdgeInstance(q: Queryable, id: string): Promise<void
 export async function latestOpOcc(q: Queryable, instanceId: string): Promise<VnfLcmOpOccDoc | undefined> {
   const r = await q.query<{ doc: VnfLcmOpOccDoc }>('SELECT doc FROM vnf_lcm_op_occs WHERE vnf_instance_id = $1 ORDER BY seq DESC LIMIT 1', [instanceId]);
   return r.rows[0]?.doc;
+}
+
+/** vCPUs reserved per host by the MEC instances placed there (placement's used capacity). */
+export async function allocatedVcpu(q: Queryable, hostIds: string[]): Promise<Map<string, number>> {
+  const r = await q.query<{ host_id: string; vcpu: number }>(
+    `SELECT host_id::text, sum(COALESCE((doc->'requirements'->>'vcpu')::float8, 0)) AS vcpu FROM mec_app_instances
+      WHERE host_id = ANY($1::uuid[]) AND status <> 'Create failed' GROUP BY host_id`,
+    [hostIds],
+  );
+  return new Map(r.rows.map((x) => [x.host_id, Number(x.vcpu)]));
 }
