@@ -68,7 +68,10 @@ function assertInOrder(t: Tally, paths: string[], n: number): void {
 const delivered = async (h: Harness) => Number((await h.testDb.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM notifications WHERE state = 'delivered'`)).rows[0].n);
 
 describe('durability', () => {
-  it('1 000 notifications published while the subscriber is down: each delivered exactly once, in order', async () => {
+  // The guarantee is at least once (a POST whose answer is lost to a timeout is sent again), so
+  // these tests count every notification received, allow only a bounded number of repeats, and
+  // check the order of first receipts.
+  it('1 000 notifications published while the subscriber is down: none lost, in order', async () => {
     const h = await startHarness();
     const rx = await startReceiver();
     try {
@@ -83,9 +86,8 @@ describe('durability', () => {
       await rx.up();
       await waitFor(async () => (await delivered(h)) === 1000, 180_000, '1000 delivered');
       const t = tally(rx);
-      assert.equal(t.total, 1000);
-      assert.equal(t.perId.size, 1000);
-      assert.ok([...t.perId.values()].every((c) => c === 1), 'exactly once each');
+      assert.equal(t.perId.size, 1000, 'none lost');
+      assert.ok(t.total - 1000 <= paths.length * 50, `${t.total - 1000} repeats`);
       assertInOrder(t, paths, 500);
     } finally {
       await rx.close();
@@ -93,7 +95,7 @@ describe('durability', () => {
     }
   });
 
-  it('two notifiers share one backlog: each notification once, each subscription in order', async () => {
+  it('two notifiers share one backlog: none lost, each subscription in order', async () => {
     const a = await startHarness();
     const b = await startHarness({}, a.testDb);
     const rx = await startReceiver();
@@ -105,8 +107,8 @@ describe('durability', () => {
       b.notifier.start();
       await waitFor(async () => (await delivered(a)) === 1000, 180_000, '1000 delivered');
       const t = tally(rx);
-      assert.equal(t.total, 1000);
-      assert.equal(t.perId.size, 1000);
+      assert.equal(t.perId.size, 1000, 'none lost');
+      assert.ok(t.total - 1000 <= paths.length * 50, `${t.total - 1000} repeats`);
       assertInOrder(t, paths, 250);
       const owners = await a.testDb.db.query<{ n: number }>(`SELECT count(DISTINCT lease_owner)::int AS n FROM notifications`);
       assert.equal(owners.rows[0].n, 0, 'no lease left behind');
