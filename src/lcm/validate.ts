@@ -57,7 +57,8 @@ function checkScale(vnfd: VnfdView, inst: VnfInstanceDoc, params: Record<string,
 }
 
 function checkHeal(inst: VnfInstanceDoc, params: Record<string, unknown>): void {
-  const known = new Set((inst.instantiatedVnfInfo?.vnfcInfo ?? []).map((v) => v.id));
+  // vnfcInfo ids (SOL003 v3, Tacker v2) or vnfcResourceInfo ids (Tacker v1 clients).
+  const known = new Set((inst.instantiatedVnfInfo?.vnfcInfo ?? []).flatMap((v) => [v.id, v.vnfcResourceInfoId]));
   for (const id of (params.vnfcInstanceId as string[] | undefined) ?? []) {
     if (!known.has(id)) throw unprocessable(`vnfcInstanceId(${id}) does not exist (known: ${[...known].join(', ') || 'none'}).`, 'VNFC_NOT_FOUND');
   }
