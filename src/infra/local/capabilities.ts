@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { InfraCapabilities } from '../driver.js';
 import { ip } from './ip.js';
 
@@ -14,7 +13,8 @@ export async function probeNetns(): Promise<InfraCapabilities> {
   } catch {
     return { mode: 'loopback', reason: 'the ip command (iproute2) is not installed, so VNFCs run on loopback ports' };
   }
-  const probe = `mcprobe${randomBytes(4).toString('hex')}`;
+  await removeStaleProbes();
+  const probe = `mcprobe${process.pid}`;
   try {
     await ip(['netns', 'add', probe]);
   } catch (e) {
@@ -22,4 +22,23 @@ export async function probeNetns(): Promise<InfraCapabilities> {
   }
   await ip(['netns', 'del', probe]).catch(() => undefined);
   return { mode: 'netns', reason: 'running as root with iproute2: each VNFC gets its own network namespace' };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A process killed between add and del leaves its probe namespace: named by pid, it is found here. */
+async function removeStaleProbes(): Promise<void> {
+  const list = await ip(['netns', 'list']).catch(() => '');
+  for (const line of String(list).split('\n')) {
+    const name = line.split(' ')[0];
+    const m = /^mcprobe(\d+)$/.exec(name ?? '');
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) await ip(['netns', 'del', name]).catch(() => undefined);
+  }
 }
