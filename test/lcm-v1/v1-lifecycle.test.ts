@@ -24,7 +24,7 @@ const tag = randomBytes(2).toString('hex');
 const bridgeA = `mecanoc${tag}`;
 const bridgeB = `mecanod${tag}`;
 const netA = `10.235.${parseInt(tag.slice(0, 2), 16) % 200}`;
-const netB = `10.234.${parseInt(tag.slice(0, 2), 16) % 200}`;
+const netB = `10.226.${parseInt(tag.slice(0, 2), 16) % 200}`;
 
 /** v2.6.1 ExtVirtualLinkData: cpConfig is an ARRAY of VnfExtCpConfig. */
 function extLinkV1(bridge: string, net: string) {

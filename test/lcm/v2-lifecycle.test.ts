@@ -23,8 +23,8 @@ let pkg2: { pkgId: string; vnfdId: string };
 const tag = randomBytes(2).toString('hex');
 const bridgeA = `mecanoa${tag}`;
 const bridgeB = `mecanob${tag}`;
-const netA = `10.236.${parseInt(tag.slice(0, 2), 16) % 200}`;
-const netB = `10.235.${parseInt(tag.slice(0, 2), 16) % 200}`;
+const netA = `10.228.${parseInt(tag.slice(0, 2), 16) % 200}`;
+const netB = `10.227.${parseInt(tag.slice(0, 2), 16) % 200}`;
 
 function extLink(bridge: string, net: string) {
   return [{
