@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import yazl from 'yazl';
+import { zipToBuffer } from '../src/packages/zip-write.js';
 
 // Builds the sample VNF packages (samples/packages/<name>/) into CSARs. At build time it
 //  - replaces @sha256(<path>) and @size(<path>) in YAML files by the digest / size ("<n> B") of
@@ -123,15 +124,7 @@ async function writeZip(files: Map<string, TreeFile>, out: string): Promise<void
     const f = files.get(p)!;
     zip.addBuffer(f.data, p, { mtime: FIXED_MTIME, mode: 0o100000 | f.mode });
   }
-  const chunks: Buffer[] = [];
-  const done = new Promise<void>((resolve, reject) => {
-    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    zip.outputStream.on('end', () => resolve());
-    zip.outputStream.on('error', reject);
-  });
-  zip.end();
-  await done;
-  await writeFile(out, Buffer.concat(chunks));
+  await writeFile(out, await zipToBuffer(zip));
 }
 
 /** Builds one sample (or any source tree, with opts.sourceDir) into outDir; returns the CSAR path. */

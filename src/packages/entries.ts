@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import yazl from 'yazl';
+import { zipToBuffer } from './zip-write.js';
 import { NotFound, PayloadTooLarge } from '../errors.js';
 import { detectLayout } from './csar/layout.js';
 import { TOSCA_META_PATH } from './csar/tosca-meta.js';
@@ -93,13 +94,5 @@ export async function vnfdZip(csarPath: string, opts: { files?: string[]; limits
       zip.addBuffer(await csar.read(f, lim.maxYamlBytes), f, { mtime: new Date(0), mode: 0o100644 });
     }
   });
-  const chunks: Buffer[] = [];
-  const done = new Promise<void>((resolve, reject) => {
-    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    zip.outputStream.on('end', () => resolve());
-    zip.outputStream.on('error', reject);
-  });
-  zip.end();
-  await done;
-  return Buffer.concat(chunks);
+  return zipToBuffer(zip);
 }
